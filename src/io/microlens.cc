@@ -21,7 +21,15 @@ class ProblemList {
     problems_.push_back({file_, column, row, std::move(message)});
     return true;
   }
-  void throw_if_any() const {
+  // Hands the problems to `sink`, or throws them as one InputError when there is no sink.
+  void report(std::vector<Problem>* sink) const {
+    if (sink) {
+      sink->insert(sink->end(), problems_.begin(), problems_.end());
+      for (const auto& [column, n] : per_column_)
+        if (n > kPerColumnLimit)
+          sink->push_back({file_, column, -1, fmt::format("{} more problems like these not listed", n - kPerColumnLimit)});
+      return;
+    }
     if (problems_.empty()) return;
     std::string text = problems_.front().describe();
     size_t total = 0;
@@ -53,7 +61,8 @@ std::string Problem::describe() const {
   return where + ": " + message;
 }
 
-ItemInfo read_item_info(const std::string& path, const ColumnNames& names, bool need_emb) {
+ItemInfo read_item_info(const std::string& path, const ColumnNames& names, bool need_emb,
+                        std::vector<Problem>* sink) {
   std::vector<ColumnRequest> request{{names.item_id, ColumnType::Int64}, {names.item_tags, ColumnType::Int64Matrix}};
   bool with_emb = need_emb;
   if (!need_emb)
@@ -84,11 +93,12 @@ ItemInfo read_item_info(const std::string& path, const ColumnNames& names, bool 
       problems.add(names.item_tags, 0, "the padding row 0 must have no tags (all zeros)");
       break;
     }
-  problems.throw_if_any();
+  problems.report(sink);
   return info;
 }
 
-CtrData read_ctr(const std::string& path, CtrKind kind, int64_t num_items, const ColumnNames& names) {
+CtrData read_ctr(const std::string& path, CtrKind kind, int64_t num_items, const ColumnNames& names,
+                 std::vector<Problem>* sink) {
   std::vector<ColumnRequest> request;
   if (kind == CtrKind::Test) request.push_back({names.id, ColumnType::Int64});
   request.insert(request.end(), {{names.user_id, ColumnType::Int64},
@@ -139,7 +149,7 @@ CtrData read_ctr(const std::string& path, CtrKind kind, int64_t num_items, const
       seen_item |= id != 0;
     }
   }
-  problems.throw_if_any();
+  problems.report(sink);
   return data;
 }
 

@@ -27,6 +27,18 @@ struct ColumnNames {
   std::string id = "ID";
 };
 
+// A problem found while checking a file; `mmctr check` lists them all.
+struct Problem {
+  std::string file, column;
+  int64_t row = -1;  // -1: not about one row
+  std::string message;
+  std::string describe() const;
+};
+
+// Readers check every value after the schema. By default the problems found are thrown together
+// as one InputError; given `problems`, they are appended there instead (for `mmctr check`).
+// Schema-level errors (missing file or column, wrong type) are always thrown.
+
 struct ItemInfo {
   Int64Array item_id;  // 0..n-1, row i holds item i; row 0 is padding
   Int64Matrix tags;    // n x tags_per_item, left-padded with 0
@@ -35,7 +47,8 @@ struct ItemInfo {
 };
 
 // need_emb: the embedding column must be present (else it is read if present).
-ItemInfo read_item_info(const std::string& path, const ColumnNames& names = {}, bool need_emb = true);
+ItemInfo read_item_info(const std::string& path, const ColumnNames& names = {}, bool need_emb = true,
+                        std::vector<Problem>* problems = nullptr);
 
 // Rows of a CTR file (train/valid/test). Test files have `id` and no label.
 struct CtrData {
@@ -53,14 +66,6 @@ enum class CtrKind { Labelled, Test };
 
 // num_items > 0: item ids (target and history) must be < num_items (the rows of item_info).
 CtrData read_ctr(const std::string& path, CtrKind kind, int64_t num_items = -1,
-                 const ColumnNames& names = {});
-
-// A problem found while checking a file; `mmctr check` lists them all.
-struct Problem {
-  std::string file, column;
-  int64_t row = -1;  // -1: not about one row
-  std::string message;
-  std::string describe() const;
-};
+                 const ColumnNames& names = {}, std::vector<Problem>* problems = nullptr);
 
 }  // namespace mmctr::io

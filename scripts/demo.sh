@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the pipeline on the embedded default data set.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" -DMMCTR_BUILD_TESTS=OFF -DMMCTR_BUILD_BENCH=OFF
+mmctr="$root/build/mmctr"
+out="$root/out/demo"
+mkdir -p "$root/out"
+rm -rf "$out"
+echo "== mmctr synth: the embedded default data set" >&2
+"$mmctr" synth --out "$out/data"
+echo "== mmctr check: reading it back" >&2
+"$mmctr" check --data "$out/data"
