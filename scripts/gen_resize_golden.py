@@ -7,10 +7,12 @@ Writes tests/image/data/: golden.json (cases and shapes), *.u8 (raw HWC uint8 RG
 
 Resize sources are not stored: they come from pattern(), which tests/image/golden.h reimplements.
 """
+import io
 import json
 import os
 import struct
 import sys
+import warnings
 import zlib
 
 import numpy as np
@@ -102,7 +104,6 @@ def decode_inputs():
     trns = png_chunk(b"tRNS", bytes(rng.integers(0, 256, size=16).astype(np.uint8)))
     inputs.append(("palette8_trns.png", write_png(w, h, 3, 8, samples(1, 15), plte + trns)))
 
-    import io
     photo = Image.fromarray(pattern(45, 29))
 
     def jpeg(image, **options):
@@ -120,6 +121,8 @@ def decode_inputs():
 
 
 def main():
+    # convert("RGB") of a palette PNG with tRNS is exactly what we want to pin down; no warning needed.
+    warnings.filterwarnings("ignore", message="Palette images with Transparency")
     os.makedirs(OUT, exist_ok=True)
     golden = {"generator": "scripts/gen_resize_golden.py", "pillow": PIL.__version__,
               "numpy": np.__version__, "resize": [], "decode": []}
