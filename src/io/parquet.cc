@@ -132,6 +132,30 @@ class ColumnDecoder {
     }
   }
 
+  // Reserves room for `rows` rows (list columns: with the first chunk's mean length) so that a whole-file
+  // read never holds two copies of a column while a vector grows.
+  void reserve(int64_t rows, duckdb_vector first_chunk, idx_t first_n) {
+    std::visit(
+        [&](auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, Int64Matrix> || std::is_same_v<T, FloatMatrix> || std::is_same_v<T, ListArray>) {
+            auto* entries = static_cast<duckdb_list_entry*>(duckdb_vector_get_data(first_chunk));
+            idx_t sample = 0;
+            for (idx_t i = 0; i < first_n; ++i) sample += entries[i].length;
+            int64_t per_row = first_n ? static_cast<int64_t>(sample / first_n) : 0;
+            if constexpr (std::is_same_v<T, ListArray>) {
+              v.offsets.reserve(rows + 1);
+              v.values.reserve(rows * per_row);
+            } else {
+              v.data.reserve(rows * per_row);
+            }
+          } else {
+            v.reserve(rows);
+          }
+        },
+        values_);
+  }
+
   void decode(duckdb_vector vector, idx_t n, int64_t first_row) {
     uint64_t* validity = duckdb_vector_get_validity(vector);
     for (idx_t i = 0; validity && i < n; ++i)
@@ -230,7 +254,8 @@ class ColumnDecoder {
 // Runs the checked SELECT over the file and feeds chunks to decoders; `on_rows` is called after
 // every chunk with the number of rows decoded so far.
 void stream_columns(const std::string& path, const std::vector<ColumnRequest>& columns,
-                    std::vector<ColumnDecoder>& decoders, const std::function<void(int64_t)>& after_chunk) {
+                    std::vector<ColumnDecoder>& decoders, const std::function<void(int64_t)>& after_chunk,
+                    int64_t reserve_rows) {
   require_parquet_file(path);
   Session s;
   check_columns(path, schema_of(s.con, path), columns);
@@ -242,6 +267,9 @@ void stream_columns(const std::string& path, const std::vector<ColumnRequest>& c
     QueryStream stream(s.con, "SELECT " + select + " FROM " + scan_source(path), path);
     while (duckdb_data_chunk chunk = stream.next()) {
       idx_t n = duckdb_data_chunk_get_size(chunk);
+      if (row == 0 && reserve_rows > 0)
+        for (size_t c = 0; c < decoders.size(); ++c)
+          decoders[c].reserve(reserve_rows, duckdb_data_chunk_get_vector(chunk, c), n);
       for (size_t c = 0; c < decoders.size(); ++c)
         decoders[c].decode(duckdb_data_chunk_get_vector(chunk, c), n, row);
       row += static_cast<int64_t>(n);
@@ -280,7 +308,7 @@ int64_t parquet_rows(const std::string& path) {
 
 Table read_parquet(const std::string& path, const std::vector<ColumnRequest>& columns) {
   std::vector<ColumnDecoder> decoders;
-  stream_columns(path, columns, decoders, [](int64_t) {});
+  stream_columns(path, columns, decoders, [](int64_t) {}, parquet_rows(path));
   Table table;
   for (auto& d : decoders) table.columns.push_back(d.take());
   return table;
@@ -301,7 +329,7 @@ void scan_parquet(const std::string& path, const std::vector<ColumnRequest>& col
   };
   stream_columns(path, columns, decoders, [&](int64_t rows_done) {
     if (rows_done - batch_start >= batch_rows) flush(rows_done);
-  });
+  }, 0);
   flush(batch_start);
 }
 
