@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csetjmp>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -192,6 +193,8 @@ Image decode_image(const uint8_t* data, size_t size, const std::string& name_for
 }
 
 Image read_image(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) image_fail(path, "not an image file (missing, or a folder)");
   std::ifstream file(path, std::ios::binary);
   if (!file) image_fail(path, "cannot open the image file");
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
