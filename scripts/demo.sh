@@ -8,7 +8,6 @@ mmctr="$root/build/mmctr"
 out="$root/out/demo"
 mkdir -p "$root/out"
 rm -rf "$out"
-echo "== mmctr synth: the embedded default data set" >&2
-"$mmctr" synth --out "$out/data"
-echo "== mmctr check: reading it back" >&2
-"$mmctr" check --data "$out/data"
+echo "== mmctr run: the whole pipeline on the embedded default (synth data, a random CLIP-shaped model)" >&2
+"$mmctr" run --work "$out"
+echo "== report: $out/report.html, submission: $out/predict/submission.csv" >&2

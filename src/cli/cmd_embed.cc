@@ -1,6 +1,6 @@
 // `mmctr embed`: Task 1 in one command -- CLIP image vectors, Word2Vec behaviour vectors, then the
 // projector -- with the intermediate files kept in a work folder and reused while their inputs and
-// parameters are unchanged (proj/stage_cache.h).
+// parameters are unchanged (common/stage_cache.h).
 #include <chrono>
 #include <filesystem>
 
@@ -11,7 +11,7 @@
 #include "common/files.h"
 #include "common/runtime.h"
 #include "proj/project.h"
-#include "proj/stage_cache.h"
+#include "common/stage_cache.h"
 #include "w2v/args.h"
 #include "w2v/embeddings.h"
 #include "w2v/sequence_source.h"
@@ -43,13 +43,13 @@ template <typename Produce>
 nlohmann::json cached_stage(const std::string& name, const std::string& output,
                             const nlohmann::json& fingerprint, Produce produce) {
   auto start = std::chrono::steady_clock::now();
-  if (proj::cached_output_is_fresh(output, fingerprint)) {
+  if (cached_output_is_fresh(output, fingerprint)) {
     std::fprintf(stderr, "embed: %s: reusing %s (inputs and parameters unchanged)\n", name.c_str(),
                  output.c_str());
     return {{"out", output}, {"reused", true}};
   }
   nlohmann::json summary = produce();
-  proj::record_cached_output(output, fingerprint);
+  record_cached_output(output, fingerprint);
   summary["out"] = output;
   summary["reused"] = false;
   summary["seconds"] = seconds_since(start);
@@ -81,7 +81,7 @@ void run_embed(EmbedOptions& o) {
   // The batch size and thread counts do not change the vectors, so they are not part of the key.
   nlohmann::json clip_summary = cached_stage(
       "clip", clip_args.out_path,
-      proj::stage_fingerprint({item_info, images, o.model_dir}, {{"pattern", o.image_pattern}}), [&] {
+      stage_fingerprint({item_info, images, o.model_dir}, {{"pattern", o.image_pattern}}), [&] {
         clip::EncodeResult result = clip::run_clip(clip_args);
         return nlohmann::json{{"items", static_cast<int64_t>(result.item_ids.size())},
                               {"ok", result.ok},
@@ -106,7 +106,7 @@ void run_embed(EmbedOptions& o) {
                             // Hogwild with several threads is not reproducible run to run.
                             {"threads", w2v_args.threads == 1 ? 1 : -1}};
   nlohmann::json w2v_summary =
-      cached_stage("w2v", w2v_out, proj::stage_fingerprint({item_seq}, w2v_params), [&] {
+      cached_stage("w2v", w2v_out, stage_fingerprint({item_seq}, w2v_params), [&] {
         w2v::Corpus corpus = w2v::read_parquet_corpus(item_seq, o.sequence_column, w2v_args.min_count);
         w2v::TrainStats stats;
         io::FloatMatrix vectors = w2v::train(corpus, w2v_args, &stats);

@@ -30,5 +30,6 @@ void add_embed_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 }  // namespace mmctr::cli

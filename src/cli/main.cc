@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   add_train_command(app);
   add_eval_command(app);
   add_predict_command(app);
+  add_run_command(app);
 
   try {
     app.parse(argc, argv);

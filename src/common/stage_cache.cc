@@ -1,4 +1,4 @@
-#include "proj/stage_cache.h"
+#include "common/stage_cache.h"
 
 #include <filesystem>
 
@@ -7,7 +7,7 @@
 
 namespace fs = std::filesystem;
 
-namespace mmctr::proj {
+namespace mmctr {
 
 namespace {
 
@@ -57,4 +57,4 @@ void record_cached_output(const std::string& output, const nlohmann::json& finge
   write_text_file_atomic(manifest_path(output), manifest.dump(2) + "\n");
 }
 
-}  // namespace mmctr::proj
+}  // namespace mmctr

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace mmctr::proj {
+namespace mmctr {
 
 // What a stage's result depends on. `inputs` are files or folders (walked recursively).
 nlohmann::json stage_fingerprint(const std::vector<std::string>& inputs, const nlohmann::json& params);
@@ -22,4 +22,4 @@ void record_cached_output(const std::string& output, const nlohmann::json& finge
 
 std::string manifest_path(const std::string& output);
 
-}  // namespace mmctr::proj
+}  // namespace mmctr

@@ -1,4 +1,4 @@
-#include "proj/stage_cache.h"
+#include "common/stage_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "common/files.h"
 #include "support/temp_dir.h"
 
-namespace mmctr::proj {
+namespace mmctr {
 namespace {
 
 using mmctr::testing::TempDir;
@@ -63,4 +63,4 @@ TEST_F(StageCacheTest, ChangedInputFileIsStale) {
 }
 
 }  // namespace
-}  // namespace mmctr::proj
+}  // namespace mmctr
