@@ -100,7 +100,7 @@ std::string bar_chart(const std::string& title, const std::vector<std::pair<std:
     double y = top + i * row, len = (w - left - 90) * bars[i].second / peak;
     svg += fmt::format(R"(<text x="{}" y="{}" class="a" text-anchor="end">{}</text><rect x="{}" y="{}" width="{:.1f}" height="{}" fill="#4c78a8"/><text x="{:.1f}" y="{}" class="a">{} {}</text>)",
                        left - 6, y + 14, escape(bars[i].first), left, y + 3, std::max(1.0, len), row - 6,
-                       left + std::max(1.0, len) + 4, y + 14, number(bars[i].second, 3), unit);
+                       left + std::max(1.0, len) + 4, y + 14, number(bars[i].second, 6), unit);
   }
   return svg + "</svg>";
 }
