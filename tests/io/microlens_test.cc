@@ -7,12 +7,14 @@
 
 #include "common/error.h"
 #include "io/parquet.h"
+#include "support/expect_error.h"
 #include "support/temp_dir.h"
 
 namespace mmctr::io {
 namespace {
 
 using ::testing::HasSubstr;
+using mmctr::testing::expect_input_error;
 using mmctr::testing::TempDir;
 
 constexpr int64_t kItems = 11;  // ids 0..10, 0 = padding
@@ -59,15 +61,6 @@ Table ctr_table(int64_t rows, bool test) {
   return t;
 }
 
-void expect_error(const std::function<void()>& fn, const std::vector<std::string>& parts) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error";
-  } catch (const InputError& e) {
-    for (const auto& p : parts) EXPECT_THAT(e.what(), HasSubstr(p));
-  }
-}
-
 TEST(MicroLens, ReadsValidFiles) {
   TempDir dir;
   write_parquet(dir.file("item_info.parquet"), item_info_table());
@@ -94,7 +87,7 @@ TEST(MicroLens, ItemInfoWithoutEmbeddingWhenNotNeeded) {
   t.columns.pop_back();
   write_parquet(dir.file("item_info.parquet"), t);
   EXPECT_EQ(read_item_info(dir.file("item_info.parquet"), {}, false).emb.rows, 0);
-  expect_error([&] { read_item_info(dir.file("item_info.parquet")); }, {"column 'item_emb_d128' not found"});
+  expect_input_error([&] { read_item_info(dir.file("item_info.parquet")); }, {"column 'item_emb_d128' not found"});
 }
 
 TEST(MicroLens, DuplicateOrUnorderedItemIds) {
@@ -102,12 +95,12 @@ TEST(MicroLens, DuplicateOrUnorderedItemIds) {
   Table t = item_info_table();
   t.get<Int64Array>("item_id")[6] = 5;
   write_parquet(dir.file("dup.parquet"), t);
-  expect_error([&] { read_item_info(dir.file("dup.parquet")); },
+  expect_input_error([&] { read_item_info(dir.file("dup.parquet")); },
                {"dup.parquet: column 'item_id' row 6", "item id 5, expected 6", "contiguous"});
   Table u = item_info_table();
   std::swap(u.get<Int64Array>("item_id")[2], u.get<Int64Array>("item_id")[3]);
   write_parquet(dir.file("unordered.parquet"), u);
-  expect_error([&] { read_item_info(dir.file("unordered.parquet")); }, {"row 2", "item id 3, expected 2"});
+  expect_input_error([&] { read_item_info(dir.file("unordered.parquet")); }, {"row 2", "item id 3, expected 2"});
 }
 
 TEST(MicroLens, NanOrInfInEmbedding) {
@@ -115,7 +108,7 @@ TEST(MicroLens, NanOrInfInEmbedding) {
   Table t = item_info_table();
   t.get<FloatMatrix>("item_emb_d128").row(7)[2] = INFINITY;
   write_parquet(dir.file("inf.parquet"), t);
-  expect_error([&] { read_item_info(dir.file("inf.parquet")); }, {"column 'item_emb_d128' row 7", "inf", "finite"});
+  expect_input_error([&] { read_item_info(dir.file("inf.parquet")); }, {"column 'item_emb_d128' row 7", "inf", "finite"});
 }
 
 TEST(MicroLens, LabelNotZeroOrOne) {
@@ -123,7 +116,7 @@ TEST(MicroLens, LabelNotZeroOrOne) {
   Table t = ctr_table(30, false);
   t.get<Int64Array>("label")[12] = 2;
   write_parquet(dir.file("train.parquet"), t);
-  expect_error([&] { read_ctr(dir.file("train.parquet"), CtrKind::Labelled, kItems); },
+  expect_input_error([&] { read_ctr(dir.file("train.parquet"), CtrKind::Labelled, kItems); },
                {"column 'label' row 12", "value 2, expected 0 or 1"});
 }
 
@@ -132,12 +125,12 @@ TEST(MicroLens, ItemIdOutsideItemInfo) {
   Table t = ctr_table(30, false);
   t.get<Int64Array>("item_id")[3] = kItems;
   write_parquet(dir.file("target.parquet"), t);
-  expect_error([&] { read_ctr(dir.file("target.parquet"), CtrKind::Labelled, kItems); },
+  expect_input_error([&] { read_ctr(dir.file("target.parquet"), CtrKind::Labelled, kItems); },
                {"column 'item_id' row 3", "value 11", "1..10 (the rows of item_info)"});
   Table h = ctr_table(30, false);
   h.get<Int64Matrix>("item_seq").row(9)[kHistory - 1] = 99;
   write_parquet(dir.file("history.parquet"), h);
-  expect_error([&] { read_ctr(dir.file("history.parquet"), CtrKind::Labelled, kItems); },
+  expect_input_error([&] { read_ctr(dir.file("history.parquet"), CtrKind::Labelled, kItems); },
                {"column 'item_seq' row 9", "holds 99"});
 }
 
@@ -149,7 +142,7 @@ TEST(MicroLens, SequenceOfTheWrongLengthOrPadding) {
   for (int64_t r = 0; r < 30; ++r) ragged.push_back(seq.row(r), r == 17 ? kHistory - 1 : kHistory);
   t.columns[1].values = ragged;
   write_parquet(dir.file("ragged.parquet"), t);
-  expect_error([&] { read_ctr(dir.file("ragged.parquet"), CtrKind::Labelled, kItems); },
+  expect_input_error([&] { read_ctr(dir.file("ragged.parquet"), CtrKind::Labelled, kItems); },
                {"column 'item_seq' row 17", "length 7, expected length 8"});
 
   Table right = ctr_table(30, false);
@@ -157,7 +150,7 @@ TEST(MicroLens, SequenceOfTheWrongLengthOrPadding) {
   std::rotate(row, row + 1, row + kHistory);  // move one leading zero to the end
   row[kHistory - 1] = 0;
   write_parquet(dir.file("right.parquet"), right);
-  expect_error([&] { read_ctr(dir.file("right.parquet"), CtrKind::Labelled, kItems); },
+  expect_input_error([&] { read_ctr(dir.file("right.parquet"), CtrKind::Labelled, kItems); },
                {"column 'item_seq' row 4", "left-padded"});
 }
 
@@ -166,7 +159,7 @@ TEST(MicroLens, TestIdsMustCountFromZero) {
   Table t = ctr_table(10, true);
   t.get<Int64Array>("ID")[5] = 7;
   write_parquet(dir.file("test.parquet"), t);
-  expect_error([&] { read_ctr(dir.file("test.parquet"), CtrKind::Test, kItems); }, {"column 'ID' row 5", "ID 7, expected 5"});
+  expect_input_error([&] { read_ctr(dir.file("test.parquet"), CtrKind::Test, kItems); }, {"column 'ID' row 5", "ID 7, expected 5"});
 }
 
 TEST(MicroLens, ProblemsCollectedForCheckInsteadOfThrown) {

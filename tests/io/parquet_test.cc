@@ -11,12 +11,14 @@
 #include <numeric>
 
 #include "common/error.h"
+#include "support/expect_error.h"
 #include "support/temp_dir.h"
 
 namespace mmctr::io {
 namespace {
 
 using ::testing::HasSubstr;
+using mmctr::testing::expect_input_error;
 using mmctr::testing::TempDir;
 
 const std::string kTiny = std::string(MMCTR_SHARED_DIR) + "/data/fuxictr-tiny";
@@ -174,47 +176,38 @@ TEST(ParquetScan, BatchesCoverTheFileInOrder) {
   EXPECT_EQ(seq_values, t.get<ListArray>("seq").values);
 }
 
-void expect_error(const std::function<void()>& fn, const std::vector<std::string>& parts) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error";
-  } catch (const InputError& e) {
-    for (const auto& p : parts) EXPECT_THAT(e.what(), HasSubstr(p));
-  }
-}
-
 TEST(ParquetErrors, MissingFile) {
-  expect_error([] { read_parquet("/nonexistent/x.parquet", {{"a", ColumnType::Int64}}); },
+  expect_input_error([] { read_parquet("/nonexistent/x.parquet", {{"a", ColumnType::Int64}}); },
                {"/nonexistent/x.parquet", "not found"});
 }
 
 TEST(ParquetErrors, NotParquetAndTruncated) {
   TempDir dir;
   std::ofstream(dir.file("text.parquet")) << "user_id,item_id\n1,2\n";
-  expect_error([&] { read_parquet(dir.file("text.parquet"), {{"user_id", ColumnType::Int64}}); },
+  expect_input_error([&] { read_parquet(dir.file("text.parquet"), {{"user_id", ColumnType::Int64}}); },
                {dir.file("text.parquet"), "not a readable Parquet file"});
 
   write_parquet(dir.file("full.parquet"), sample_table(3000));
   auto size = std::filesystem::file_size(dir.file("full.parquet"));
   std::filesystem::copy_file(dir.file("full.parquet"), dir.file("cut.parquet"));
   std::filesystem::resize_file(dir.file("cut.parquet"), size / 2);
-  expect_error([&] { read_parquet(dir.file("cut.parquet"), {{"item_id", ColumnType::Int64}}); },
+  expect_input_error([&] { read_parquet(dir.file("cut.parquet"), {{"item_id", ColumnType::Int64}}); },
                {dir.file("cut.parquet"), "not a readable Parquet file"});
 }
 
 TEST(ParquetErrors, MissingColumnNamesWhatTheFileHas) {
   TempDir dir;
   write_parquet(dir.file("t.parquet"), sample_table(10));
-  expect_error([&] { read_parquet(dir.file("t.parquet"), {{"label", ColumnType::Int64}}); },
+  expect_input_error([&] { read_parquet(dir.file("t.parquet"), {{"label", ColumnType::Int64}}); },
                {dir.file("t.parquet"), "column 'label' not found", "item_id, score"});
 }
 
 TEST(ParquetErrors, WrongType) {
   TempDir dir;
   write_parquet(dir.file("t.parquet"), sample_table(10));
-  expect_error([&] { read_parquet(dir.file("t.parquet"), {{"name", ColumnType::Int64List}}); },
+  expect_input_error([&] { read_parquet(dir.file("t.parquet"), {{"name", ColumnType::Int64List}}); },
                {"column 'name' has type VARCHAR", "list<int64>"});
-  expect_error([&] { read_parquet(dir.file("t.parquet"), {{"emb", ColumnType::Int64}}); },
+  expect_input_error([&] { read_parquet(dir.file("t.parquet"), {{"emb", ColumnType::Int64}}); },
                {"column 'emb' has type FLOAT[]", "integer"});
 }
 
@@ -222,9 +215,9 @@ TEST(ParquetErrors, ListOfTheWrongLengthNamesTheRow) {
   TempDir dir;
   write_parquet(dir.file("t.parquet"), sample_table(3000));
   // Row r of `seq` has r % 7 elements: row 1 is the first whose length differs from row 0's.
-  expect_error([&] { read_parquet(dir.file("t.parquet"), {{"seq", ColumnType::Int64Matrix, 0}}); },
+  expect_input_error([&] { read_parquet(dir.file("t.parquet"), {{"seq", ColumnType::Int64Matrix, 0}}); },
                {"column 'seq' row 1", "length 1, expected length 0"});
-  expect_error([&] { read_parquet(dir.file("t.parquet"), {{"hist", ColumnType::Int64Matrix, 64}}); },
+  expect_input_error([&] { read_parquet(dir.file("t.parquet"), {{"hist", ColumnType::Int64Matrix, 64}}); },
                {"column 'hist' row 0", "length 4, expected length 64"});
 }
 
@@ -233,14 +226,14 @@ TEST(ParquetErrors, NanAndNullNameTheRow) {
   Table t = sample_table(2500);
   t.get<FloatMatrix>("emb").row(2222)[1] = std::nanf("");
   write_parquet(dir.file("nan.parquet"), t);
-  expect_error([&] { read_parquet(dir.file("nan.parquet"), {{"emb", ColumnType::FloatMatrix}}); },
+  expect_input_error([&] { read_parquet(dir.file("nan.parquet"), {{"emb", ColumnType::FloatMatrix}}); },
                {"column 'emb' row 2222", "element 1 is nan", "finite"});
 
   Database db;
   Connection con(db);
   con.execute("COPY (SELECT CASE WHEN i = 7 THEN NULL ELSE i END AS item_id FROM range(10) t(i)) TO " +
               std::string("'") + dir.file("null.parquet") + "' (FORMAT parquet)");
-  expect_error([&] { read_parquet(dir.file("null.parquet"), {{"item_id", ColumnType::Int64}}); },
+  expect_input_error([&] { read_parquet(dir.file("null.parquet"), {{"item_id", ColumnType::Int64}}); },
                {"column 'item_id' row 7", "null"});
 }
 
@@ -260,7 +253,7 @@ TEST(ParquetRead, WidensIntegersAndDoubles) {
 
 TEST(ParquetWrite, FailureLeavesNothingBehind) {
   TempDir dir;
-  expect_error([&] { write_parquet(dir.file("missing-folder/t.parquet"), sample_table(3)); }, {"does not exist"});
+  expect_input_error([&] { write_parquet(dir.file("missing-folder/t.parquet"), sample_table(3)); }, {"does not exist"});
   Table ragged = sample_table(3);
   ragged.get<FloatArray>("score").pop_back();
   EXPECT_ANY_THROW(write_parquet(dir.file("ragged.parquet"), ragged));
