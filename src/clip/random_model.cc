@@ -11,28 +11,10 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/random.h"
 
 namespace mmctr::clip {
 namespace {
-
-// splitmix64 + Box-Muller: our own generator so the weights are the same on every platform.
-class Normal {
- public:
-  explicit Normal(uint64_t seed) : state_(seed) {}
-  float operator()(float stddev) {
-    double u1 = (next() >> 11) * 0x1.0p-53, u2 = (next() >> 11) * 0x1.0p-53;
-    return static_cast<float>(stddev * std::sqrt(-2.0 * std::log(u1 + 1e-300)) * std::cos(2 * M_PI * u2));
-  }
-
- private:
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t state_;
-};
 
 struct Tensor {
   std::string name;
@@ -53,14 +35,14 @@ VisionConfig small_random_shape() {
 }
 
 void write_random_model(const std::string& dir, const VisionConfig& c, uint64_t seed) {
-  Normal normal(seed);
+  Rng rng(seed, /*stream=*/0, /*index=*/0);
   std::vector<Tensor> tensors;
   auto add = [&](const std::string& name, std::vector<int64_t> shape, float stddev, float constant = 0.f) {
     int64_t n = 1;
     for (int64_t d : shape) n *= d;
     std::vector<float> values(n, constant);
     if (stddev > 0)
-      for (auto& v : values) v = normal(stddev);
+      for (auto& v : values) v = static_cast<float>(stddev * rng.normal());
     tensors.push_back({name, std::move(shape), std::move(values)});
   };
   const int64_t h = c.hidden_size;

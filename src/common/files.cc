@@ -37,6 +37,14 @@ void PendingOutput::commit() {
   committed_ = true;
 }
 
+std::string output_folder(const std::string& out) {
+  std::string folder = fs::path(out).lexically_normal().string();
+  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+  MMCTR_CHECK(folder != "/" && folder != "." && folder != "..",
+              "--out {}: give a folder of its own for the data set, not the root or current folder", out);
+  return folder;
+}
+
 void check_not_input(const std::string& output, const std::vector<std::string>& inputs) {
   std::error_code ec;
   if (!fs::exists(output, ec)) return;

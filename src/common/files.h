@@ -26,6 +26,10 @@ class PendingOutput {
   bool is_directory_, committed_ = false;
 };
 
+// An output folder named by --out, without trailing separators ("data/" -> "data") so that its
+// temporary twin goes beside it; InputError for the root or the current folder.
+std::string output_folder(const std::string& out);
+
 // Throws InputError if `output` names the same file as any of `inputs` (also through links).
 void check_not_input(const std::string& output, const std::vector<std::string>& inputs);
 

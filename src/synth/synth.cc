@@ -31,15 +31,6 @@ constexpr int64_t kBatchRows = 1 << 15;
 
 enum class ImageState : int64_t { Present = 0, Missing = 1, Corrupt = 2 };
 
-// --out without trailing separators ("data/" -> "data"): the temporary folder goes beside it.
-std::string output_folder(const std::string& out) {
-  std::string folder = fs::path(out).lexically_normal().string();
-  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
-  MMCTR_CHECK(folder != "/" && folder != "." && folder != "..",
-              "--out {}: give a folder of its own for the data set, not the root or current folder", out);
-  return folder;
-}
-
 // A folder we may replace: absent, empty, or written by an earlier `mmctr synth`.
 void check_output_folder(const std::string& folder, bool force) {
   std::error_code ec;
