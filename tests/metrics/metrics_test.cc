@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "metrics/auc.h"
+#include "metrics/group_auc.h"
 #include "metrics/logloss.h"
 #include "metrics/metric.h"
 
@@ -47,6 +48,33 @@ TEST(RocAuc, RejectsUndefinedAndMalformedInput) {
   EXPECT_THROW(roc_auc({0, 1}, {0.2}), InputError);
   EXPECT_THROW(roc_auc({0, 2}, {0.2, 0.3}), InputError);
   EXPECT_THROW(roc_auc({0, 1}, {0.2, NAN}), InputError);
+}
+
+TEST(GroupAuc, WeightsEachUsersAucByItsRowsAndSkipsOneClassUsers) {
+  // user 7: 3 rows, AUC 1/2 (positive 0.5 beats 0.2, loses to 0.9);
+  // user 3: 4 rows, AUC 3/4 ([0, 0, 1, 1] with [0.1, 0.4, 0.35, 0.8]);
+  // user 5: only positives, left out.
+  const std::vector<double> labels = {0, 1, 0, 0, 0, 1, 1, 1, 1};
+  const std::vector<double> predictions = {0.2, 0.5, 0.1, 0.9, 0.4, 0.35, 0.8, 0.6, 0.7};
+  const std::vector<int64_t> users = {7, 7, 3, 7, 3, 3, 3, 5, 5};
+  const GroupAuc result = group_auc(labels, predictions, users);
+  EXPECT_EQ(result.groups, 2);
+  EXPECT_EQ(result.rows, 7);
+  EXPECT_DOUBLE_EQ(result.gauc, (3 * 0.5 + 4 * 0.75) / 7);
+  // The global AUC ranks across users; the group AUC does not see a user-wide offset.
+  std::vector<double> shifted = predictions;
+  for (size_t i = 0; i < shifted.size(); ++i)
+    if (users[i] == 3) shifted[i] += 10;
+  EXPECT_DOUBLE_EQ(group_auc(labels, shifted, users).gauc, result.gauc);
+  EXPECT_NE(roc_auc(labels, shifted), roc_auc(labels, predictions));
+}
+
+TEST(GroupAuc, IsUndefinedWithoutAMixedGroupAndRejectsMismatchedGroups) {
+  const GroupAuc none = group_auc({0, 1}, {0.2, 0.3}, {1, 2});
+  EXPECT_EQ(none.groups, 0);
+  EXPECT_TRUE(std::isnan(none.gauc));
+  EXPECT_THROW(group_auc({0, 1}, {0.2, 0.3}, {1}), InputError);
+  EXPECT_THROW(group_auc({0, 2}, {0.2, 0.3}, {1, 1}), InputError);
 }
 
 TEST(Logloss, MatchesSklearnDocumentationExample) {
