@@ -153,4 +153,34 @@ CtrData read_ctr(const std::string& path, CtrKind kind, int64_t num_items, const
   return data;
 }
 
+void attach_labels(CtrData& data, const std::string& labels_path, const ColumnNames& names) {
+  MMCTR_CHECK(!data.id.empty(), "{}: the data has no {} column to match labels by", labels_path, names.id);
+  const Table table = read_parquet(labels_path, {{names.id, ColumnType::Int64}, {names.label, ColumnType::Int64}});
+  const Int64Array& id = table.get<Int64Array>(names.id);
+  const Int64Array& label = table.get<Int64Array>(names.label);
+  // The data's IDs are 0..n-1 in order (read_ctr checks it), so an ID is also its row.
+  Int64Array by_id(data.rows(), -1);
+  ProblemList problems(labels_path);
+  for (int64_t r = 0; r < table.rows(); ++r) {
+    std::string problem;
+    if (id[r] < 0 || id[r] >= data.rows())
+      problem = fmt::format("ID {} is not an ID of the data (0..{})", id[r], data.rows() - 1);
+    else if (by_id[id[r]] != -1)
+      problem = fmt::format("ID {} has a second label", id[r]);
+    if (!problem.empty()) {
+      if (!problems.add(names.id, r, problem)) break;
+      continue;
+    }
+    if (label[r] != 0 && label[r] != 1) {
+      if (!problems.add(names.label, r, fmt::format("value {}, expected 0 or 1", label[r]))) break;
+      continue;
+    }
+    by_id[id[r]] = label[r];
+  }
+  for (int64_t r = 0; r < data.rows(); ++r)
+    if (by_id[r] == -1 && !problems.add(names.id, -1, fmt::format("no label for ID {}", r))) break;
+  problems.report(nullptr);
+  data.label = std::move(by_id);
+}
+
 }  // namespace mmctr::io

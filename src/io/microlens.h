@@ -68,4 +68,10 @@ enum class CtrKind { Labelled, Test };
 CtrData read_ctr(const std::string& path, CtrKind kind, int64_t num_items = -1,
                  const ColumnNames& names = {}, std::vector<Problem>* problems = nullptr);
 
+// Labels of a test file kept apart, as the challenge keeps them (`mmctr synth` and `mmctr
+// convert-sequences` write truth/test_labels.parquet): `labels_path` holds `id` and `label`, one row
+// per ID of `data` (any order); data.label[r] becomes the label of ID data.id[r]. InputError naming
+// the file, column and row for an unknown, duplicate or missing ID or a label other than 0/1.
+void attach_labels(CtrData& data, const std::string& labels_path, const ColumnNames& names = {});
+
 }  // namespace mmctr::io

@@ -162,6 +162,33 @@ TEST(MicroLens, TestIdsMustCountFromZero) {
   expect_input_error([&] { read_ctr(dir.file("test.parquet"), CtrKind::Test, kItems); }, {"column 'ID' row 5", "ID 7, expected 5"});
 }
 
+TEST(MicroLens, LabelsKeptApartAreMatchedById) {
+  TempDir dir;
+  write_parquet(dir.file("test.parquet"), ctr_table(6, true));
+  auto write_labels = [&](Int64Array id, Int64Array label) {
+    Table t;
+    t.add("ID", std::move(id));
+    t.add("label", std::move(label));
+    write_parquet(dir.file("labels.parquet"), t);
+  };
+  CtrData data = read_ctr(dir.file("test.parquet"), CtrKind::Test, kItems);
+  write_labels({3, 0, 5, 1, 4, 2}, {1, 0, 0, 1, 1, 0});  // any order
+  attach_labels(data, dir.file("labels.parquet"));
+  EXPECT_EQ(data.label, (Int64Array{0, 1, 0, 1, 1, 0}));
+
+  write_labels({3, 0, 5, 1, 4}, {1, 0, 0, 1, 1});
+  expect_input_error([&] { attach_labels(data, dir.file("labels.parquet")); },
+                     {"labels.parquet", "column 'ID'", "no label for ID 2"});
+  write_labels({3, 0, 5, 1, 4, 3}, {1, 0, 0, 1, 1, 1});
+  expect_input_error([&] { attach_labels(data, dir.file("labels.parquet")); },
+                     {"column 'ID' row 5", "ID 3 has a second label"});
+  write_labels({3, 0, 5, 1, 4, 9}, {1, 0, 0, 1, 1, 1});
+  expect_input_error([&] { attach_labels(data, dir.file("labels.parquet")); }, {"row 5", "ID 9 is not an ID"});
+  write_labels({3, 0, 5, 1, 4, 2}, {1, 0, 0, 1, 2, 0});
+  expect_input_error([&] { attach_labels(data, dir.file("labels.parquet")); },
+                     {"column 'label' row 4", "value 2, expected 0 or 1"});
+}
+
 TEST(MicroLens, ProblemsCollectedForCheckInsteadOfThrown) {
   TempDir dir;
   Table t = ctr_table(40, false);
