@@ -22,10 +22,12 @@ void apply(const CommonOptions& options);
 void print_summary(const nlohmann::json& summary);
 
 void add_synth_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_w2v_command(CLI::App& app);
 void add_clip_command(CLI::App& app);
 void add_project_command(CLI::App& app);
+void add_set_emb_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);

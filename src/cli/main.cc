@@ -52,10 +52,12 @@ int main(int argc, char** argv) {
 
   using namespace mmctr::cli;
   add_synth_command(app);
+  add_convert_command(app);
   add_check_command(app);
   add_w2v_command(app);
   add_clip_command(app);
   add_project_command(app);
+  add_set_emb_command(app);
   add_embed_command(app);
   add_train_command(app);
   add_eval_command(app);

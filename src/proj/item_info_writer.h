@@ -9,6 +9,9 @@
 
 namespace mmctr::proj {
 
+// The seed's L2 normalisation of item embeddings: v / (|v| + 1e-6).
+constexpr double kNormEpsilon = 1e-6;
+
 // InputError unless `column` is absent from item_info (it will be appended) or holds vectors, and
 // item_info has no column named file_row_number (the writer's row key).
 void check_embedding_column(const std::string& item_info, const std::string& column);

@@ -25,7 +25,6 @@ namespace mmctr::proj {
 namespace {
 
 constexpr int64_t kPaddingItem = 0;
-constexpr double kNormEpsilon = 1e-6;  // the seed's L2 normalisation: v / (|v| + 1e-6)
 
 // Rows `rows` of a matrix as a (rows.size(), cols) float tensor.
 torch::Tensor gather_rows(const io::FloatMatrix& matrix, const std::vector<int64_t>& rows) {
