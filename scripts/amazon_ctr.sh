@@ -23,8 +23,8 @@ log() { echo "== $*" >&2; }
 log "convert-sequences $dataset"
 "$mmctr" convert-sequences --sequences "$amazon/$dataset.txt" --attributes "$amazon/${dataset}_item2attributes.json" \
   --out "$work/data" | tee "$work/convert.json"
-log "w2v on the training sequences"
-"$mmctr" w2v --sequences "$work/data/item_seq.parquet" --out "$work/w2v.parquet" --dim 64 --epochs 20 | tee "$work/w2v.json"
+log "w2v on the training sequences (one thread: the same vectors every run)"
+"$mmctr" w2v --threads 1 --sequences "$work/data/item_seq.parquet" --out "$work/w2v.parquet" --dim 64 --epochs 20 | tee "$work/w2v.json"
 "$mmctr" set-emb --embeddings "$work/w2v.parquet" --item-info "$work/data/item_info.parquet" \
   --out "$work/item_info.parquet" | tee "$work/set-emb.json"
 
