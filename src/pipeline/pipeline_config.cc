@@ -61,7 +61,8 @@ bool is_stage(const std::string& name) {
 }  // namespace
 
 const std::vector<std::string>& stage_names() {
-  static const std::vector<std::string> names{"synth", "clip", "w2v", "project", "train", "eval", "predict"};
+  static const std::vector<std::string> names{"synth", "clip", "w2v", "project", "cosine", "popularity", "train",
+                                              "eval", "predict"};
   return names;
 }
 

@@ -193,7 +193,10 @@ svg{margin:6px 12px 6px 0;font-family:inherit}.t{font-size:13px;font-weight:600}
     if (v.is_number()) html += fmt::format("<span class=kpi><b>{}</b>{}</span>", number(v.get<double>(), 5), escape(name));
   };
   kpi("valid AUC", eval.value("auc", nlohmann::json()));
+  kpi("valid gAUC", eval.value("gauc", nlohmann::json()));
   kpi("valid logloss", eval.value("logloss", nlohmann::json()));
+  kpi("item_emb cosine AUC (no model, valid)", summary_of(record, "cosine").value("auc", nlohmann::json()));
+  kpi("popularity AUC (train clicks, valid)", summary_of(record, "popularity").value("auc", nlohmann::json()));
   if (synth.contains("oracle_auc")) kpi("oracle AUC (synth, valid)", synth["oracle_auc"].value("valid", nlohmann::json()));
   if (synth.contains("popularity_auc")) kpi("popularity AUC (synth, valid)", synth["popularity_auc"].value("valid", nlohmann::json()));
   const auto& predict = summary_of(record, "predict");

@@ -24,6 +24,8 @@ struct Stage {
   std::string output;               // file or folder the stage creates
   std::vector<std::string> args;    // subcommand and flags, unquoted
   nlohmann::json params;            // what besides the inputs decides the result
+  // Scoring stages (eval and the references) print their result and write nothing: it becomes the output.
+  bool output_is_summary() const { return args.at(0) == "eval"; }
 };
 
 std::string shell_quote(const std::string& s) {
@@ -97,6 +99,12 @@ std::vector<Stage> plan(const PipelineConfig& c, const std::string& work, const 
         w("project/item_info.parquet"),
         {"project", "--features", w("clip/clip.parquet"), "--targets", w("w2v/w2v.parquet"), "--item-info",
          d("item_info.parquet"), "--out", w("project/item_info.parquet")});
+  // References that need no model: how much the Task 1 embeddings and popularity alone tell on valid.
+  stage("cosine", {w("project/item_info.parquet"), d("valid.parquet")}, w("reference/cosine.json"),
+        {"eval", "--baseline", "cosine", "--item-info", w("project/item_info.parquet"), "--data", d("valid.parquet")},
+        false);
+  stage("popularity", {d("train.parquet"), d("valid.parquet")}, w("reference/popularity.json"),
+        {"eval", "--baseline", "popularity", "--train", d("train.parquet"), "--data", d("valid.parquet")}, false);
   std::vector<std::string> train{"train", "--data", data, "--item-info", w("project/item_info.parquet"),
                                  "--out", w("train/run")};
   for (const auto& [key, value] : c.stage("train").items())
@@ -164,7 +172,7 @@ nlohmann::json run_pipeline(const PipelineConfig& c, const RunOptions& options) 
     auto start = std::chrono::steady_clock::now();
     nlohmann::json summary = run_stage_process(options.executable, stage);
     double seconds = seconds_since(start);
-    if (stage.name == "eval") write_text_file_atomic(stage.output, summary.dump(2) + "\n");
+    if (stage.output_is_summary()) write_text_file_atomic(stage.output, summary.dump(2) + "\n");
     write_text_file_atomic(summary_file, summary.dump() + "\n");
     record_cached_output(stage.output, current_fingerprint());
     record["stages"][stage.name] = {{"status", "ran"}, {"seconds", seconds}, {"summary", summary}, {"output", stage.output}};

@@ -1,5 +1,6 @@
-// `mmctr run`: the stages synth (embedded default only), clip, w2v, project, train, eval, predict,
-// each a subcommand of this same executable reading the previous stage's files from the work folder.
+// `mmctr run`: the stages synth (embedded default only), clip, w2v, project, cosine and popularity
+// (eval --baseline: references that need no model), train, eval, predict, each a subcommand of this
+// same executable reading the previous stage's files from the work folder.
 // A stage whose inputs (fingerprints) and parameters are unchanged since its last success is skipped;
 // --force redoes it, and whatever it changes makes every stage downstream of it run again.
 #pragma once
