@@ -1,5 +1,7 @@
 #include "ctr/din_attention.h"
 
+#include "ctr/dropout.h"
+
 namespace mmctr::ctr {
 
 DinAttentionImpl::DinAttentionImpl(const DinAttentionOptions& options) : options_(options) {
@@ -33,7 +35,7 @@ torch::Tensor DinAttentionImpl::position_scores(const torch::Tensor& target, con
   auto product = items.index_select(0, kept.item) * target.index_select(0, kept.sample);  // (P, D)
   auto hidden = torch::addmm(per_item.index_select(0, kept.item), product, w_product.t());  // (P, H)
   hidden = hidden.add_(per_sample.index_select(0, kept.sample));                        // (P, H)
-  hidden = torch::dropout(torch::relu(hidden), options_.dropout, is_training());
+  hidden = ctr::dropout(torch::relu(hidden), options_.dropout, is_training());
   return rest_->forward(hidden).squeeze(1);                                              // (P)
 }
 

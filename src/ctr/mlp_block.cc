@@ -1,5 +1,7 @@
 #include "ctr/mlp_block.h"
 
+#include "ctr/dropout.h"
+
 namespace mmctr::ctr {
 
 MLPBlockImpl::MLPBlockImpl(const MLPBlockOptions& options) {
@@ -9,7 +11,7 @@ MLPBlockImpl::MLPBlockImpl(const MLPBlockOptions& options) {
     layers->push_back(torch::nn::Linear(dim, units));
     if (options.batch_norm) layers->push_back(torch::nn::BatchNorm1d(units));
     layers->push_back(torch::nn::ReLU());
-    if (options.dropout > 0) layers->push_back(torch::nn::Dropout(options.dropout));
+    if (options.dropout > 0) layers->push_back(Dropout(options.dropout));
     dim = units;
   }
   if (options.output_dim > 0) {
