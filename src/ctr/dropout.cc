@@ -37,6 +37,7 @@ void fill_mask(T* mask, int64_t n, uint64_t seed, double p) {
 torch::Tensor dropout(const torch::Tensor& input, double p, bool training) {
   MMCTR_ASSERT(p >= 0 && p < 1);
   if (!training || p == 0) return input;
+  if (!input.device().is_cpu()) return torch::dropout(input, p, training);  // the mask is filled on the CPU
   const uint64_t seed = static_cast<uint64_t>(
       torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::kInt64).item<int64_t>());
   auto mask = torch::empty(input.sizes(), input.options().requires_grad(false));
