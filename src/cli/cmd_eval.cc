@@ -20,6 +20,7 @@ struct EvalOptions {
   CommonOptions common;
   std::string run, baseline, data, labels, item_info, train, emb_column = "item_emb_d128";
   int64_t batch_size = 0;
+  int64_t gpu = -2;  // -2: the run's own setting
 };
 
 // The rows to score, labelled from the file itself or from --labels.
@@ -44,7 +45,8 @@ nlohmann::json scores_summary(const io::CtrData& data, const std::vector<double>
 }
 
 nlohmann::json eval_run(const EvalOptions& o) {
-  const ctr::DinConfig config = ctr::DinConfig::from_file(ctr::run_file(o.run, "config.yaml"));
+  ctr::DinConfig config = ctr::DinConfig::from_file(ctr::run_file(o.run, "config.yaml"));
+  if (o.gpu >= -1) config.gpu = o.gpu;
   const std::string item_info_path = o.item_info.empty() ? config.data_path(config.item_info) : o.item_info;
   const io::ItemInfo items = ctr::load_item_info(item_info_path, config);
   auto model = ctr::load_trained_model(o.run, config, items);
@@ -112,6 +114,7 @@ void add_eval_command(CLI::App& app) {
   command->add_option("--emb-column", options->emb_column, "embedding column the cosine baseline reads")
       ->capture_default_str();
   command->add_option("--train", options->train, "labelled training rows the popularity baseline counts");
+  command->add_option("--gpu", options->gpu, "CUDA device to compute on, -1 for the CPU [the run's gpu]");
   command->add_option("--batch-size", options->batch_size, "rows per forward pass [the run's batch_size]");
   add_common_options(command, options->common);
   command->callback([options] { run_eval(*options); });

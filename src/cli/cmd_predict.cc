@@ -19,11 +19,13 @@ struct PredictOptions {
   CommonOptions common;
   std::string run, data, out, item_info, column = "Task1&2";
   int64_t batch_size = 0;
+  int64_t gpu = -2;  // -2: the run's own setting
 };
 
 void run_predict(const PredictOptions& o) {
   apply(o.common);
-  const ctr::DinConfig config = ctr::DinConfig::from_file(ctr::run_file(o.run, "config.yaml"));
+  ctr::DinConfig config = ctr::DinConfig::from_file(ctr::run_file(o.run, "config.yaml"));
+  if (o.gpu >= -1) config.gpu = o.gpu;
   const std::string item_info_path = o.item_info.empty() ? config.data_path(config.item_info) : o.item_info;
   check_not_input(o.out, {o.data, item_info_path, ctr::run_file(o.run, "best.pt"),
                           ctr::run_file(o.run, "config.yaml"), ctr::run_file(o.run, "meta.json")});
@@ -63,6 +65,7 @@ void add_predict_command(CLI::App& app) {
   command->add_option("--column", options->column, "prediction column name")
       ->check(CLI::IsMember({"Task1", "Task2", "Task1&2"}))->capture_default_str();
   command->add_option("--item-info", options->item_info, "item_info parquet [the run's]");
+  command->add_option("--gpu", options->gpu, "CUDA device to compute on, -1 for the CPU [the run's gpu]");
   command->add_option("--batch-size", options->batch_size, "rows per forward pass [the run's batch_size]");
   add_common_options(command, options->common);
   command->callback([options] { run_predict(*options); });

@@ -50,8 +50,8 @@ void run_run(const RunArgs& args, CLI::App* command) {
 void add_run_command(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "the whole pipeline (synth, clip, w2v, project, train, eval, predict); with no --config, the "
-             "embedded default: synth data and a random CLIP-shaped model (not CLIP)");
+      "run", "the whole pipeline (synth, clip, w2v, project, the cosine and popularity references, train, eval, "
+             "predict); with no --config, the embedded default: synth data and a random CLIP-shaped model (not CLIP)");
   cmd->add_option("--config", args->config, "pipeline YAML (configs/pipeline.yaml shows every key)");
   cmd->add_option("--work", args->work, "work folder for stage outputs, manifests and the report [mmctr-run]");
   cmd->add_option("--set", args->sets, "override: stage.key=value (e.g. train.learning_rate=1e-3) or key=value");

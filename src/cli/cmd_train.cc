@@ -22,6 +22,7 @@ struct TrainOptions {
   std::vector<std::string> sets;
   int64_t epochs = 0, batch_size = 0;
   double learning_rate = 0;
+  int64_t gpu = -1;
 };
 
 // The config of a new run: file (or the seed defaults) < explicit flags < --set.
@@ -33,6 +34,7 @@ ctr::DinConfig new_run_config(const TrainOptions& o, CLI::App* command) {
   if (o.batch_size > 0) config.batch_size = o.batch_size;
   if (o.learning_rate > 0) config.learning_rate = o.learning_rate;
   if (command->get_option("--seed")->count() > 0) config.seed = o.common.seed;
+  if (command->get_option("--gpu")->count() > 0) config.gpu = o.gpu;
   for (const std::string& assignment : o.sets) {
     const auto eq = assignment.find('=');
     MMCTR_CHECK(eq != std::string::npos && eq > 0, "--set {}: expected key=value", assignment);
@@ -41,6 +43,7 @@ ctr::DinConfig new_run_config(const TrainOptions& o, CLI::App* command) {
   MMCTR_CHECK(!config.data_root.empty(), "train: no data folder; pass --data DIR (or dataset_config.data_root)");
   config.data_root = fs::absolute(config.data_root).string();
   config.validate();
+  config.device();  // an unavailable GPU fails before the run folder exists
   return config;
 }
 
@@ -55,6 +58,7 @@ void run_train(TrainOptions& o, CLI::App* command) {
                 "--item-info or --set");
     run_dir = o.resume;
     config = ctr::DinConfig::from_file(ctr::run_file(run_dir, "config.yaml"));
+    if (command->get_option("--gpu")->count() > 0) config.gpu = o.gpu;  // a run may continue elsewhere
     config.validate();
     MMCTR_CHECK(file_exists(ctr::run_file(run_dir, "last.pt")),
                 "{}: no last.pt; the run never finished an epoch, start it again", run_dir);
@@ -132,6 +136,8 @@ void add_train_command(CLI::App& app) {
   command->add_option("--epochs", options->epochs, "epochs [config: 8]");
   command->add_option("--batch-size", options->batch_size, "batch size [config: 4096]");
   command->add_option("--learning-rate", options->learning_rate, "Adam learning rate [config: 5e-4]");
+  command->add_option("--gpu", options->gpu,
+                      "CUDA device to train on, -1 for the CPU (model_config.gpu, FuxiCTR's key) [config: -1]");
   command->add_option("--resume", options->resume, "continue the interrupted run RUN from its last epoch");
   add_common_options(command, options->common);
   command->callback([options, command] { run_train(*options, command); });

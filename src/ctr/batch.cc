@@ -176,4 +176,11 @@ std::vector<int64_t> sequential_order(int64_t rows) {
   return order;
 }
 
+Batch Batch::to(torch::Device device) const {
+  if (target.device() == device) return *this;
+  auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device, /*non_blocking=*/true) : t; };
+  return Batch{move(likes), move(views),   move(items), move(item_tags), move(item_emb),
+               move(target), move(history), move(mask),  move(label)};
+}
+
 }  // namespace mmctr::ctr

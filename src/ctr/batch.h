@@ -28,6 +28,8 @@ struct Batch {
   torch::Tensor mask;          // (B, L) float: 1 where the history id is > 0
   torch::Tensor label;         // (B) float; undefined for unlabelled data
   int64_t size() const { return target.size(0); }
+  // The same batch on `device` (itself when it is there already).
+  Batch to(torch::Device device) const;
 };
 
 // Throws InputError (naming `name`, the column and the row) unless every id is < the item count,

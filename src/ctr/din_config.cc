@@ -53,6 +53,7 @@ const std::vector<Field>& fields() {
       field("model_config", "min_learning_rate", &DinConfig::min_learning_rate),
       field("model_config", "monitor", &DinConfig::monitor),
       field("model_config", "seed", &DinConfig::seed),
+      field("model_config", "gpu", &DinConfig::gpu),
   };
   return all;
 }
@@ -120,6 +121,17 @@ void DinConfig::validate() const {
   MMCTR_CHECK(min_learning_rate >= 0, "config: min_learning_rate must be >= 0");
   MMCTR_CHECK(monitor == "auc" || monitor == "logloss", "config: monitor must be auc or logloss, got '{}'",
               monitor);
+  MMCTR_CHECK(gpu >= -1, "config: gpu must be -1 (CPU) or a CUDA device number, got {}", gpu);
+}
+
+torch::Device DinConfig::device() const {
+  if (gpu < 0) return torch::kCPU;
+  MMCTR_CHECK(torch::cuda::is_available(),
+              "config: gpu {} asks for CUDA, but this LibTorch build sees no CUDA device; set gpu: -1 (--gpu -1) "
+              "or build mmctr against a CUDA LibTorch", gpu);
+  MMCTR_CHECK(gpu < static_cast<int64_t>(torch::cuda::device_count()), "config: gpu {}: only {} CUDA device(s)", gpu,
+              torch::cuda::device_count());
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(gpu));
 }
 
 std::string DinConfig::to_yaml() const {

@@ -6,6 +6,8 @@
 // folder embeds, and reading it back gives the same config.
 #pragma once
 
+#include <torch/types.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +44,11 @@ struct DinConfig {
   double min_learning_rate = 1e-6;                               // floor of the decay
   std::string monitor = "auc";                                   // metric for best epoch
   uint64_t seed = 20242025;
+  int64_t gpu = -1;  // FuxiCTR's key: -1 trains on the CPU, n >= 0 on CUDA device n
+
+  // Where the model computes: the CPU, or CUDA device `gpu` (InputError when this LibTorch build
+  // has no such device).
+  torch::Device device() const;
 
   // Throws InputError naming the key for an unknown key or a value of the wrong type/range.
   void set(const std::string& key, const std::string& value);

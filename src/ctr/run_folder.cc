@@ -67,6 +67,7 @@ std::shared_ptr<CtrModel> load_trained_model(const std::string& run_dir, const D
               trained.frozen_dim, trained.tags_per_item, trained.tag_vocab);
   auto model = Create(config.model, config, trained);
   load_model(*model, run_file(run_dir, "best.pt"));
+  model->to(config.device());
   model->eval();
   return model;
 }

@@ -112,10 +112,11 @@ TrainState TrainState::from_json(const nlohmann::json& json) {
 }
 
 Trainer::Trainer(const DinConfig& config, const FeatureShape& shape, std::string run_dir)
-    : config_(config), run_dir_(std::move(run_dir)) {
+    : config_(config), run_dir_(std::move(run_dir)), device_(config_.device()) {
   config_.validate();
   torch::manual_seed(config_.seed);
   model_ = Create(config_.model, config_, shape);
+  model_->to(device_);  // before the optimizer takes the parameters
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(config_.learning_rate));
 }
@@ -143,9 +144,10 @@ double Trainer::train_epoch(const io::CtrData& train, const io::ItemInfo& items,
 
 double Trainer::step(const Batch& batch) {
   optimizer_->zero_grad();
-  auto logits = model_->forward(batch);                                            // (B)
+  const Batch on_device = batch.to(device_);
+  auto logits = model_->forward(on_device);                                        // (B)
   // FuxiCTR applies sigmoid then BCE; the fused form is the same function, computed stably.
-  auto loss = torch::binary_cross_entropy_with_logits(logits, batch.label) + model_->regularization();
+  auto loss = torch::binary_cross_entropy_with_logits(logits, on_device.label) + model_->regularization();
   loss.backward();
   torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.max_gradient_norm);
   optimizer_->step();
@@ -181,7 +183,7 @@ TrainState Trainer::fit(const io::CtrData& train, const io::CtrData& valid, cons
   const std::string last_path = run_dir_.empty() ? "" : join_path(run_dir_, "last.pt");
   if (!last_path.empty() && file_exists(last_path)) {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-    archive.load_from(last_path);
+    archive.load_from(last_path, device_);
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
     model_->load(model_archive);
@@ -264,10 +266,12 @@ std::vector<double> predict(CtrModel& model, const io::CtrData& data, const io::
   model.eval();
   std::vector<double> out;
   out.reserve(data.rows());
+  const torch::Device device = model.parameters().front().device();
   BatchLoader loader(data, items, sequential_order(data.rows()), batch_size);
   Batch batch;
   while (loader.next(batch)) {
-    auto probabilities = torch::sigmoid(model.forward(batch).to(torch::kFloat64)).contiguous();
+    auto probabilities =
+        torch::sigmoid(model.forward(batch.to(device)).to(torch::kCPU, torch::kFloat64)).contiguous();
     const double* p = probabilities.data_ptr<double>();
     out.insert(out.end(), p, p + probabilities.numel());
   }
@@ -292,7 +296,7 @@ void load_model(CtrModel& model, const std::string& path) {
   require_file(path, "model checkpoint");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    archive.load_from(path, model.parameters().front().device());
     model.load(archive);
   } catch (const c10::Error& e) {
     fail("{}: not a checkpoint of this model ({})", path, e.what_without_backtrace());

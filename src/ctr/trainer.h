@@ -72,6 +72,7 @@ class Trainer {
 
   DinConfig config_;
   std::string run_dir_;
+  torch::Device device_;
   std::shared_ptr<CtrModel> model_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
 };

@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <torch/cuda.h>
+
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "io/microlens.h"
@@ -131,6 +134,15 @@ TEST_F(AmazonCtr, EvalRejectsMissingReferencesAndLabels) {
   EXPECT_THAT(unlabelled.err, ::testing::HasSubstr("label"));
   auto both = run_mmctr("eval --baseline cosine --run " + file("data") + " --data " + file("data/valid.parquet"));
   EXPECT_EQ(both.exit_code, 2);
+}
+
+TEST_F(AmazonCtr, GpuRequestWithoutCudaFailsBeforeWritingAnything) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "this LibTorch build has a CUDA device";
+  auto train = run_mmctr("train --data " + file("data") + " --item-info " + file("item_info.parquet") + " --out " +
+                         file("gpu-run") + " --gpu 0 --epochs 1");
+  EXPECT_EQ(train.exit_code, 2);
+  EXPECT_THAT(train.err, ::testing::HasSubstr("no CUDA device"));
+  EXPECT_FALSE(std::filesystem::exists(file("gpu-run")));
 }
 
 }  // namespace

@@ -66,6 +66,19 @@ TEST(DinConfig, RejectsUnknownKeysAndBadValues) {
   EXPECT_THROW(config.validate(), InputError);
 }
 
+TEST(DinConfig, GpuKeyChoosesTheDevice) {
+  DinConfig config;
+  EXPECT_EQ(config.device(), torch::Device(torch::kCPU));  // FuxiCTR's gpu: -1
+  config.set("model_config.gpu", "-2");
+  EXPECT_THROW(config.validate(), InputError);
+  config.set("gpu", "0");
+  EXPECT_EQ(DinConfig::from_yaml(config.to_yaml(), "roundtrip").gpu, 0);
+  if (torch::cuda::is_available())
+    EXPECT_EQ(config.device(), torch::Device(torch::kCUDA, 0));
+  else
+    EXPECT_THROW(config.device(), InputError);  // a clear error, not a crash inside LibTorch
+}
+
 TEST(BatchBuilder, MapsTargetsAndHistoriesOntoDistinctItems) {
   auto problem = testing::synthetic_problem(20, 5);
   BatchBuilder builder(problem.train, problem.items);

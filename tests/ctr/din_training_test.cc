@@ -162,5 +162,23 @@ TEST_F(DinTraining, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   EXPECT_EQ(predict(*reloaded, problem.valid, problem.items, 256), expected_predictions);
 }
 
+// Runs only where LibTorch sees a CUDA device: the same run on the GPU ends near the CPU one (float
+// sums in another order; dropout masks come from LibTorch's generator there, so not bit-equal).
+TEST_F(DinTraining, TrainsOnTheGpuLikeOnTheCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "this LibTorch build sees no CUDA device";
+  set_threads(1);
+  const auto problem = testing::synthetic_problem(6000, 1000);
+  DinConfig config = small_config();
+  Trainer cpu(config, feature_shape(problem.items, config), "");
+  cpu.fit(problem.train, problem.valid, problem.items);
+  config.gpu = 0;
+  Trainer gpu(config, feature_shape(problem.items, config), "");
+  gpu.fit(problem.train, problem.valid, problem.items);
+  EXPECT_EQ(gpu.model().parameters().front().device().type(), torch::kCUDA);
+  const double cpu_auc = evaluate(cpu.model(), problem.valid, problem.items, 512).auc;
+  const double gpu_auc = evaluate(gpu.model(), problem.valid, problem.items, 512).auc;
+  EXPECT_NEAR(gpu_auc, cpu_auc, 0.02);
+}
+
 }  // namespace
 }  // namespace mmctr::ctr
