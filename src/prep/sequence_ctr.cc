@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
@@ -113,6 +114,13 @@ ItemTags read_item_tags(const std::string& path, int64_t rows, int64_t per_item)
   return result;
 }
 
+// The IDs of a test file: its row numbers, as MicroLens numbers test rows.
+io::Int64Array row_ids(int64_t rows) {
+  io::Int64Array id(rows);
+  std::iota(id.begin(), id.end(), int64_t{0});
+  return id;
+}
+
 // The rows of one split, in the column layout of train/valid/test.parquet.
 struct SplitRows {
   io::Int64Array user_id, item_id, label;
@@ -135,11 +143,7 @@ struct SplitRows {
 
   io::Table table(bool test) const {
     io::Table t;
-    if (test) {
-      io::Int64Array id(rows());
-      for (int64_t r = 0; r < rows(); ++r) id[r] = r;
-      t.add("ID", std::move(id));
-    }
+    if (test) t.add("ID", row_ids(rows()));
     t.add("user_id", user_id);
     t.add("item_seq", item_seq);
     t.add("item_id", item_id);
@@ -229,9 +233,7 @@ nlohmann::json convert_sequences(const SequenceCtrArgs& args) {
   io::write_parquet((dir / "test.parquet").string(), test.table(true));
   {
     io::Table labels;
-    io::Int64Array id(test.rows());
-    for (int64_t r = 0; r < test.rows(); ++r) id[r] = r;
-    labels.add("ID", std::move(id));
+    labels.add("ID", row_ids(test.rows()));
     labels.add("label", test.label);
     io::write_parquet((dir / "truth" / "test_labels.parquet").string(), labels);
   }

@@ -136,12 +136,13 @@ TEST_F(AmazonCtr, EvalRejectsMissingReferencesAndLabels) {
   EXPECT_EQ(both.exit_code, 2);
 }
 
-TEST_F(AmazonCtr, GpuRequestWithoutCudaFailsBeforeWritingAnything) {
-  if (torch::cuda::is_available()) GTEST_SKIP() << "this LibTorch build has a CUDA device";
+// A GPU that is not there (any GPU on a CPU-only build, else one past the last device) fails cleanly.
+TEST_F(AmazonCtr, MissingGpuFailsBeforeWritingAnything) {
+  const int64_t absent = torch::cuda::is_available() ? static_cast<int64_t>(torch::cuda::device_count()) : 0;
   auto train = run_mmctr("train --data " + file("data") + " --item-info " + file("item_info.parquet") + " --out " +
-                         file("gpu-run") + " --gpu 0 --epochs 1");
+                         file("gpu-run") + " --gpu " + std::to_string(absent) + " --epochs 1");
   EXPECT_EQ(train.exit_code, 2);
-  EXPECT_THAT(train.err, ::testing::HasSubstr("no CUDA device"));
+  EXPECT_THAT(train.err, ::testing::HasSubstr(torch::cuda::is_available() ? "CUDA device(s)" : "no CUDA device"));
   EXPECT_FALSE(std::filesystem::exists(file("gpu-run")));
 }
 
